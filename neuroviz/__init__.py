@@ -1,1 +1,23 @@
+"neuroviz: look inside neural networks one neuron at a time. Importing it does nothing but define names: torch loads on first use."
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    'load': 'sites', 'Model': 'sites', 'Site': 'sites', 'SiteError': 'sites', 'UnitError': 'sites', 'bundled_path': 'sites',
+    'Intervention': 'interventions', 'Interventions': 'interventions', 'Clamp': 'interventions', 'Scale': 'interventions',
+    'Ablate': 'interventions', 'Add': 'interventions', 'Patch': 'interventions',
+    'capture': 'engine', 'intervene': 'engine', 'generate': 'engine', 'run': 'engine', 'Activations': 'engine',
+    'Generation': 'engine', 'hook_snapshot': 'engine',
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    mod = _EXPORTS.get(name)
+    if mod is None: raise AttributeError(f"module 'neuroviz' has no attribute {name!r}")
+    import importlib
+    value = getattr(importlib.import_module(f'neuroviz.{mod}'), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__(): return __all__ + ['__version__']

@@ -11,7 +11,11 @@ from neuroviz.engine import hook_snapshot
 @pytest.fixture(scope='session')
 def bundled():
     from neuroviz.sites import load
-    return load('stdlib-gpt2')
+    m = load('stdlib-gpt2')
+    # transformers 5 installs its own (permanent) output-capturing hooks the first time hidden states are asked for;
+    # install them now so that hook snapshots taken by tests see only what neuroviz adds or leaks
+    with torch.no_grad(): m.module(torch.tensor([[1, 2]]), output_hidden_states=True, output_attentions=True)
+    return m
 
 
 @pytest.fixture
