@@ -15,6 +15,7 @@ def __getattr__(name):
     mod = _EXPORTS.get(name)
     if mod is None: raise AttributeError(f"module 'neuroviz' has no attribute {name!r}")
     import importlib
+    importlib.import_module('neuroviz.engine')  # attaches capture/intervene/generate to Model
     value = getattr(importlib.import_module(f'neuroviz.{mod}'), name)
     globals()[name] = value
     return value
