@@ -3,6 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup.sh
+if ! command -v chromium >/dev/null; then  # the browser tests drive Debian's Chromium (never a downloaded one)
+  echo "installing chromium (apt)"
+  if [ "$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
 . .venv/bin/activate
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0
 
@@ -18,5 +23,5 @@ fi
 echo "== nbdev_test (the notebooks, on the bundled model)"
 nbdev_test --n_workers 2
 
-echo "== pytest"
+echo "== pytest (engine, models, widgets headless, and JupyterLab + Chromium in tests/browser)"
 python -m pytest tests -q -p no:cacheprovider "$@"
