@@ -100,9 +100,7 @@ class Widget(anywidget.AnyWidget):
     def _state(self) -> dict:
         names = [n for n in self.trait_names(sync=True) if not n.startswith('_') and n not in ('layout', 'tabbable', 'tooltip', 'comm')]
         st = {}
-        for n in names:
-            v = getattr(self, n)
-            st[n] = {'$bytes': base64.b64encode(v).decode()} if isinstance(v, (bytes, bytearray, memoryview)) else v
+        for n in names: st[n] = getattr(self, n)
         return st
 
     def to_html(self, title: str | None = None) -> str:
@@ -116,10 +114,14 @@ class Widget(anywidget.AnyWidget):
 
 # %% ../nbs/10_widgets.ipynb #4d18aa65
 _HOST = r"""
-const b64 = (s) => Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
-const state = JSON.parse(new TextDecoder().decode(b64(document.getElementById('nv-state-%(id)s').textContent)));
-const src = new TextDecoder().decode(b64(document.getElementById('nv-esm-%(id)s').textContent));
-for (const [k, v] of Object.entries(state)) if (v && typeof v === 'object' && '$bytes' in v) { const a = b64(v.$bytes); state[k] = new DataView(a.buffer); }
+const b64 = (s) => Uint8Array.fromBase64 ? Uint8Array.fromBase64(s.trim()) : (() => {
+  const t = atob(s.trim()), a = new Uint8Array(t.length);
+  for (let i = 0; i < t.length; i++) a[i] = t.charCodeAt(i);
+  return a;
+})();
+const text = (id) => document.getElementById(id).textContent;
+const state = JSON.parse(new TextDecoder().decode(b64(text('nv-state-%(id)s'))));
+for (const [k, v] of Object.entries(state)) if (v && typeof v === 'object' && '$buf' in v) { const a = b64(text(`nv-buf-%(id)s-${v.$buf}`)); state[k] = new DataView(a.buffer); }
 const handlers = {};
 const model = {
   get: (k) => state[k],
@@ -127,8 +129,8 @@ const model = {
   save_changes: () => {}, send: () => {}, off: () => {},
   on: (ev, f) => { (handlers[ev] = handlers[ev] || []).push(f); },
 };
-const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
-const mod = await import(url);
+const src = new TextDecoder().decode(b64(text('nv-esm-%(id)s')));
+const mod = await import(URL.createObjectURL(new Blob([src], { type: 'text/javascript' })));
 const widget = mod.default;
 const el = document.getElementById('nv-root-%(id)s');
 if (widget.initialize) await widget.initialize({ model });
@@ -138,9 +140,13 @@ await widget.render({ model, el });
 def static_html(esm: str, state: dict, title: str = 'neuroviz') -> str:
     "One self-contained page that renders widget module `esm` with `state` (no kernel, no network)."
     i = uuid.uuid4().hex[:8]
-    b = lambda s: base64.b64encode(s.encode('utf-8')).decode()
+    b64 = lambda data: base64.b64encode(data).decode()
+    bufs, plain = [], {}
+    for k, v in state.items():
+        if isinstance(v, (bytes, bytearray, memoryview)): plain[k] = {'$buf': len(bufs)}; bufs.append(bytes(v))
+        else: plain[k] = v
+    tag = lambda id_, data: f'<script type="application/octet-stream" id="{id_}">{b64(data)}</script>\n'
     return (f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>\n<body>\n'
-            f'<div id="nv-root-{i}"></div>\n'
-            f'<script type="application/octet-stream" id="nv-state-{i}">{b(json.dumps(state))}</script>\n'
-            f'<script type="application/octet-stream" id="nv-esm-{i}">{b(esm)}</script>\n'
-            f'<script type="module">{_HOST % {"id": i}}</script>\n</body></html>\n')
+            f'<div id="nv-root-{i}"></div>\n' + tag(f'nv-state-{i}', json.dumps(plain).encode())
+            + ''.join(tag(f'nv-buf-{i}-{n}', d) for n, d in enumerate(bufs)) + tag(f'nv-esm-{i}', esm.encode())
+            + f'<script type="module">{_HOST % {"id": i}}</script>\n</body></html>\n')
