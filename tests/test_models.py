@@ -70,3 +70,30 @@ def test_minilm_real_pretrained_encoder():
         ablated = m.capture(texts, 'L5.resid')['L5.resid']
     assert not torch.allclose(ablated, acts['L5.resid'])
     assert len(m.hooks) == 0
+
+
+def test_import_has_no_side_effects():
+    "import neuroviz loads no torch, starts no thread, patches nothing, and is fast."
+    import subprocess, sys
+    code = ('import sys, threading, time; t0 = time.perf_counter(); n = threading.active_count(); hook = sys.excepthook; '
+            'import neuroviz; dt = time.perf_counter() - t0; '
+            'assert "torch" not in sys.modules and "transformers" not in sys.modules, "heavy import"; '
+            'assert threading.active_count() == n and sys.excepthook is hook; print(dt)')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True)
+    assert float(out.stdout) < 0.5
+
+
+def test_load_passes_device_map_and_dtype_through(monkeypatch):
+    seen = {}
+    orig = T.AutoModelForCausalLM.from_pretrained
+    def spy(*a, **k):
+        seen.update(k); return orig(*a, **k)
+    monkeypatch.setattr(T.AutoModelForCausalLM, 'from_pretrained', spy)
+    m = nv.load('stdlib-gpt2', device_map={'': 'cpu'}, dtype='bfloat16')
+    assert seen['device_map'] == {'': 'cpu'} and seen['dtype'] == torch.bfloat16 and m.dtype == torch.bfloat16
+    assert m.capture('x = 1', 'L0.mlp')['L0.mlp'].dtype == torch.bfloat16
+    with pytest.raises(ValueError, match='device_map'): nv.load(m.module, device='cpu', device_map='cpu')
+    mod = torch.nn.Linear(3, 3)
+    h = nv.load(mod, dtype=torch.float64)
+    assert h.module is mod and mod.weight.dtype == torch.float64 and not mod.training
+    with pytest.raises(TypeError, match='nn.Module'): nv.load(42)
