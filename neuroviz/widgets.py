@@ -7,7 +7,8 @@ from __future__ import annotations
 import base64, html, importlib.resources, json, uuid
 
 # %% auto #0
-__all__ = ['QUANTIZE_ABOVE', 'pack', 'unpack', 'static_source', 'Widget', 'static_html']
+__all__ = ['QUANTIZE_ABOVE', 'STATIC_FALLBACK', 'STATIC_FALLBACK_MAX_BYTES', 'pack', 'unpack', 'static_source', 'Widget',
+           'static_html', 'use_offline_plotly']
 
 # %% ../nbs/10_widgets.ipynb #8a9e2627
 import numpy as np
@@ -50,6 +51,9 @@ def static_source(name: str) -> str:
     "A widget module's JavaScript: `static/common.js` followed by `static/<name>.js`, read from the package."
     root = importlib.resources.files('neuroviz') / 'static'
     return (root / 'common.js').read_text(encoding='utf-8') + '\n' + (root / f'{name}.js').read_text(encoding='utf-8')
+
+STATIC_FALLBACK = True  # add each widget's static rendering to its output, for docs and saved notebooks
+STATIC_FALLBACK_MAX_BYTES = 8 << 20  # but not for larger renderings
 
 class Widget(anywidget.AnyWidget):
     "Base of neuroviz widgets: binary array traits, `neuroviz:` messages, selection callbacks, static HTML."
@@ -103,9 +107,17 @@ class Widget(anywidget.AnyWidget):
         for n in names: st[n] = getattr(self, n)
         return st
 
-    def to_html(self, title: str | None = None) -> str:
-        "A self-contained HTML page rendering this widget without a kernel or network."
-        return static_html(self._esm, self._state(), title or self.title or type(self).__name__)
+    def to_html(self, title: str | None = None, fragment: bool = False) -> str:
+        "A self-contained HTML page (or a fragment to embed in one) rendering this widget without a kernel or network."
+        return static_html(self._esm, self._state(), title or self.title or type(self).__name__, fragment=fragment)
+
+    def _repr_mimebundle_(self, **kwargs):
+        "The live widget, plus its static rendering as `text/html` for places with no kernel (docs, nbviewer)."
+        data, meta = super()._repr_mimebundle_(**kwargs)
+        if STATIC_FALLBACK:
+            page = self.to_html(fragment=True)
+            if len(page) <= STATIC_FALLBACK_MAX_BYTES: data['text/html'] = page
+        return data, meta
 
     def save_html(self, path) -> str:
         from pathlib import Path
@@ -137,8 +149,8 @@ if (widget.initialize) await widget.initialize({ model });
 await widget.render({ model, el });
 """
 
-def static_html(esm: str, state: dict, title: str = 'neuroviz') -> str:
-    "One self-contained page that renders widget module `esm` with `state` (no kernel, no network)."
+def static_html(esm: str, state: dict, title: str = 'neuroviz', fragment: bool = False) -> str:
+    "One self-contained page (or an embeddable fragment) that renders widget module `esm` with `state` (no kernel, no network)."
     i = uuid.uuid4().hex[:8]
     b64 = lambda data: base64.b64encode(data).decode()
     bufs, plain = [], {}
@@ -146,7 +158,25 @@ def static_html(esm: str, state: dict, title: str = 'neuroviz') -> str:
         if isinstance(v, (bytes, bytearray, memoryview)): plain[k] = {'$buf': len(bufs)}; bufs.append(bytes(v))
         else: plain[k] = v
     tag = lambda id_, data: f'<script type="application/octet-stream" id="{id_}">{b64(data)}</script>\n'
-    return (f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>\n<body>\n'
-            f'<div id="nv-root-{i}"></div>\n' + tag(f'nv-state-{i}', json.dumps(plain).encode())
+    body = (f'<div id="nv-root-{i}"></div>\n' + tag(f'nv-state-{i}', json.dumps(plain).encode())
             + ''.join(tag(f'nv-buf-{i}-{n}', d) for n, d in enumerate(bufs)) + tag(f'nv-esm-{i}', esm.encode())
-            + f'<script type="module">{_HOST % {"id": i}}</script>\n</body></html>\n')
+            + f'<script type="module">{_HOST % {"id": i}}</script>\n')
+    if fragment: return body
+    return (f'<!doctype html>\n<html><head><meta charset="utf-8"><title>{html.escape(title)}</title></head>\n<body>\n'
+            + body + '</body></html>\n')
+
+# %% ../nbs/10_widgets.ipynb #93b62c65
+def use_offline_plotly():
+    "Render plotly figures as self-contained HTML: plotly.js inline once per kernel, no MathJax, no CDN."
+    import plotly.io as pio
+    from plotly.io.base_renderers import MimetypeRenderer
+
+    class OfflineHTML(MimetypeRenderer):
+        def __init__(self): self.sent_js = False
+        def to_mimebundle(self, fig_dict):
+            inline, self.sent_js = not self.sent_js, True
+            return {'text/html': pio.to_html(fig_dict, include_plotlyjs=inline, include_mathjax=False, full_html=False,
+                                             default_width='100%', validate=False)}
+
+    pio.renderers['neuroviz_offline'] = OfflineHTML()
+    pio.renderers.default = 'neuroviz_offline'

@@ -25,3 +25,6 @@ nbdev_test --n_workers 2
 
 echo "== pytest (engine, models, widgets headless, and JupyterLab + Chromium in tests/browser)"
 python -m pytest tests -q -p no:cacheprovider "$@"
+
+echo "== docs build (notebooks executed, offline, no remote assets)"
+bash tools/docs.sh
