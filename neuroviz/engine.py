@@ -410,11 +410,17 @@ def _order(acts: Activations, resolved) -> Activations:
     out.output, out.input_ids, out.attention_mask = acts.output, acts.input_ids, acts.attention_mask
     return out
 
-def run(model: Model, inputs, interventions=None, **kwargs):
-    "The model's output on `inputs` (inference mode), with `interventions` applied for this call only."
+def run(model: Model, inputs, interventions=None, prompt_len: int | None = None, **kwargs):
+    """The model's output on `inputs` (no grad), with `interventions` applied for this call only. `prompt_len` says where
+    the prompt ends when the input is a prompt followed by a continuation (teacher forcing), so that 'prompt',
+    'generated' and negative positions mean what they mean during generation."""
     enc = {**encode(model, inputs), **kwargs}
+    st = _state(model.module)
     with intervene(model, interventions), torch.no_grad():
-        return _forward(model, enc)
+        if prompt_len is not None: st.prompt_len, st.fixed = int(prompt_len), True
+        try: return _forward(model, enc)
+        finally:
+            if prompt_len is not None: st.fixed = False
 
 Model.capture, Model.run = capture, run
 
