@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_engine.ipynb #5f4bff9b
 from __future__ import annotations
-import contextlib, fnmatch, itertools, weakref
+import contextlib, fnmatch, itertools, threading, weakref
 from dataclasses import dataclass
 
 # %% auto #0
@@ -22,7 +22,7 @@ from .interventions import Intervention, Interventions, Clamp, Scale, Ablate, Ad
 _TAG = '_neuroviz_scope'
 _ids = itertools.count(1)
 _REGISTRY: 'weakref.WeakKeyDictionary[nn.Module, dict]' = weakref.WeakKeyDictionary()  # root module -> {scope id: entry}
-_STATE: 'weakref.WeakKeyDictionary[nn.Module, _RunState]' = weakref.WeakKeyDictionary()
+_STATE: 'weakref.WeakKeyDictionary[nn.Module, threading.local]' = weakref.WeakKeyDictionary()
 
 class _RunState:
     "Where the current forward is in the sequence: `offset` (tokens already in the KV cache) and `prompt_len`."
@@ -30,8 +30,11 @@ class _RunState:
     def __init__(self): self.offset, self.prompt_len, self.fixed, self.bt = 0, None, False, None
 
 def _state(root: nn.Module) -> _RunState:
-    st = _STATE.get(root)
-    if st is None: st = _STATE[root] = _RunState()
+    "This thread's run state for the model (two threads running one model never see each other's positions)."
+    loc = _STATE.get(root)
+    if loc is None: loc = _STATE.setdefault(root, threading.local())
+    st = getattr(loc, 'st', None)
+    if st is None: st = loc.st = _RunState()
     return st
 
 _HOOK_DICTS = ('_forward_hooks', '_forward_pre_hooks')
@@ -59,9 +62,10 @@ def hook_snapshot(module: nn.Module) -> dict:
 # %% ../nbs/02_engine.ipynb #00c87c57
 class Scope:
     "Hooks added together and removed together."
-    def __init__(self, model: Model, kind: str, label: str = ''):
+    def __init__(self, model: Model, kind: str, label: str = '', thread_bound: bool = True):
         self.model, self.kind, self.label, self.id = model, kind, label, next(_ids)
         self.touched, self.rows = [], []
+        self.thread = threading.get_ident() if thread_bound else None  # hooks act only in this thread
 
     def add_hook(self, module: nn.Module, fn, pre: bool, site: str = '', what: str = ''):
         setattr(fn, _TAG, self.id)
@@ -106,34 +110,39 @@ def _set_in(args, kwargs, x):
     k = 'hidden_states' if 'hidden_states' in kwargs else next(k for k, v in kwargs.items() if isinstance(v, torch.Tensor))
     return args, {**kwargs, k: x}
 
-def _unflatten(fn, st: _RunState):
+def _unflatten(fn, root: nn.Module):
     "Some models (OPT) run their MLP on `(batch*pos, units)`: show `fn` the `(batch, pos, units)` view and flatten its result back."
     def wrapped(x):
-        bt = st.bt
+        bt = _state(root).bt
         if x.dim() != 2 or bt is None or x.shape[0] != bt[0] * bt[1] or bt[1] == 1 and bt[0] == x.shape[0]: return fn(x)
         y = fn(x.view(bt[0], bt[1], x.shape[-1]))
         return None if y is None else y.reshape(x.shape)
     return wrapped
 
 def _site_hook(scope: Scope, site: Site, fn, what: str):
-    "Attach `fn(tensor) -> tensor | None` at `site` (None: leave the tensor as it is)."
+    "Attach `fn(tensor) -> tensor | None` at `site` (None: leave the tensor as it is), acting only in the scope's thread."
     mod = scope.model._modules[site.module]
-    if site.kind in ('mlp', 'attn', 'resid'): fn = _unflatten(fn, _state(scope.model.module))
+    if site.kind in ('mlp', 'attn', 'resid'): fn = _unflatten(fn, scope.model.module)
+    me, get_ident = scope.thread, threading.get_ident
     if site.io == 'input':
         def pre(m, args, kwargs):
+            if me is not None and get_ident() != me: return None
             y = fn(_get_in(args, kwargs))
             return None if y is None else _set_in(args, kwargs, y)
         scope.add_hook(mod, pre, True, site.name, what)
     else:
         def post(m, args, kwargs, out):
+            if me is not None and get_ident() != me: return None
             y = fn(_get_out(out))
             return None if y is None else _set_out(out, y)
         scope.add_hook(mod, post, False, site.name, what)
 
 def _track_positions(scope: Scope):
     "A pre-hook on the model itself that records the KV-cache offset (and the prompt length) of each forward."
-    st = _state(scope.model.module)
+    root, me, get_ident = scope.model.module, scope.thread, threading.get_ident
     def root_pre(m, args, kwargs):
+        if me is not None and get_ident() != me: return None
+        st = _state(root)
         x = kwargs.get('input_ids', kwargs.get('inputs_embeds', args[0] if args else None))
         pkv = kwargs.get('past_key_values')
         st.offset = int(pkv.get_seq_length()) if pkv is not None and hasattr(pkv, 'get_seq_length') else 0
@@ -179,7 +188,7 @@ def _check(model: Model, iv: Intervention) -> Site:
 # %% ../nbs/02_engine.ipynb #51b2d2e8
 def _make_edit(model: Model, iv: Intervention, site: Site):
     "The hook body for `iv` at `site`: edits only the selected units and positions, caching device copies."
-    st = _state(model.module)
+    root = model.module
     cache = {}
     in_place_ok = site.kind in ('mlp', 'resid', 'attn', 'logits')  # fresh tensors that nothing else holds
 
@@ -190,6 +199,7 @@ def _make_edit(model: Model, iv: Intervention, site: Site):
         return v
 
     def edit(x: torch.Tensor):
+        st = _state(root)  # the calling thread's positions
         unit_dim = 1 if x.dim() == 4 else x.dim() - 1
         pos = None
         if iv.positions is not None:
@@ -264,8 +274,8 @@ def intervene(model: Model, *interventions):
         scope.close()
 
 def add(model: Model, *interventions) -> int:
-    "Apply `interventions` until removed (`model.remove(id)` or `model.clear()`); returns the scope id."
-    scope = Scope(model, 'persistent').open()
+    "Apply `interventions` (in every thread) until removed (`model.remove(id)` or `model.clear()`); returns the scope id."
+    scope = Scope(model, 'persistent', thread_bound=False).open()
     try: _register(scope, interventions)
     except BaseException: scope.close(); raise
     return scope.id
