@@ -192,10 +192,15 @@ def _make_edit(model: Model, iv: Intervention, site: Site):
     cache = {}
     in_place_ok = site.kind in ('mlp', 'resid', 'attn', 'logits')  # fresh tensors that nothing else holds
 
+    units = torch.tensor(iv.units) if iv.units is not None else None
+    keep = [units]  # the cache is keyed by id(): keep every cached source alive so an id is never reused
+
     def on(t, dev, dtype):
         key = (id(t), dev, dtype)
         v = cache.get(key)
-        if v is None: v = cache[key] = t.to(device=dev, dtype=dtype, non_blocking=True)
+        if v is None:
+            v = cache[key] = t.to(device=dev, dtype=dtype, non_blocking=True)
+            keep.append(t)
         return v
 
     def edit(x: torch.Tensor):
@@ -206,9 +211,13 @@ def _make_edit(model: Model, iv: Intervention, site: Site):
             if x.dim() != 3: raise ValueError(f'{iv!r}: positions need (batch, position, unit) activations, site {site.name!r} has shape {tuple(x.shape)}')
             pos = _local_positions(iv.positions, x.shape[1], st.offset, st.prompt_len)
             if _empty(pos): return None
+            if isinstance(pos, slice) and pos.start == 0 and pos.stop >= x.shape[1]: pos = None  # all of this forward
         idx = None
-        if iv.units is not None:
-            idx = on(torch.tensor(iv.units), x.device, torch.long)
+        if units is not None:
+            idx = on(units, x.device, torch.long)
+        if pos is None and type(iv) is Clamp:  # fast path: one kernel (this runs once per token during generation)
+            y = x if in_place_ok and not (x.requires_grad and torch.is_grad_enabled()) else x.clone()
+            return y.fill_(iv.value) if idx is None else y.index_fill_(unit_dim, idx, iv.value)
         sel = x if idx is None else x.index_select(unit_dim, idx)
         if pos is not None: sel_p = sel[:, pos]
         else: sel_p = sel
@@ -335,7 +344,7 @@ def _forward(model: Model, enc: dict):
 def to_tokens(model: Model, ids) -> list[str]:
     "The text of each token id (decoded one by one, so byte-level BPE shows real characters)."
     ids = ids.tolist() if isinstance(ids, torch.Tensor) else list(ids)
-    return [model.tokenizer.decode([i]) for i in ids]
+    return model.tokenizer.batch_decode([[i] for i in ids])
 
 Model.encode, Model.to_tokens = encode, to_tokens
 

@@ -48,6 +48,8 @@ def lab(tmp_path_factory):
            '--ServerApp.port_retries=0', f'--IdentityProvider.token={token}', f'--ServerApp.root_dir={root}',
            '--LabApp.news_url=', '--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate']
     if os.geteuid() == 0: cmd.append('--allow-root')
+    (home / 'config' / 'labconfig').mkdir(parents=True)  # no "news" pop-up over the widgets
+    (home / 'config' / 'labconfig' / 'page_config.json').write_text(json.dumps({'disabledExtensions': {'@jupyterlab/apputils-extension:announcements': True}}))
     log = open(home / 'lab.log', 'w')
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f'http://127.0.0.1:{port}'
