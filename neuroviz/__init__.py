@@ -7,6 +7,11 @@ _EXPORTS = {
     'Ablate': 'interventions', 'Add': 'interventions', 'Patch': 'interventions',
     'capture': 'engine', 'intervene': 'engine', 'generate': 'engine', 'run': 'engine', 'Activations': 'engine',
     'Generation': 'engine', 'hook_snapshot': 'engine',
+    'compare': 'steer', 'logprob_effect': 'steer', 'loss_effect': 'steer', 'logit_diff': 'steer', 'contrast': 'steer',
+    'verify': 'steer', 'steering_vector': 'steer', 'sweep': 'steer', 'sweep_figure': 'steer',
+    'heatmap': 'heatmap', 'text_heatmap': 'heatmap', 'layer_heatmap': 'heatmap', 'image_heatmap': 'heatmap',
+    'unit_histogram': 'heatmap', 'TokenHeatmap': 'heatmap', 'TextHeatmap': 'heatmap', 'LayerHeatmap': 'heatmap',
+    'ImageHeatmap': 'heatmap', 'ClampPanel': 'clamp', 'clamp_panel': 'clamp',
 }
 __all__ = sorted(_EXPORTS)
 
