@@ -97,7 +97,7 @@ class Widget(anywidget.AnyWidget):
         for fn in list(self._callbacks): fn(sel)
 
     def close(self):
-        self._callbacks.clear()
+        getattr(self, '_callbacks', []).clear()  # also when __init__ failed before setting it
         super().close()
 
     # static rendering

@@ -12,12 +12,18 @@ def write_notebook(path: Path, cells: list[str]):
     path.write_text(json.dumps(nb))
 
 
-def run_all(page, url, token, name, timeout=120_000):
-    "Open notebook `name` in Lab, wait for an idle kernel, and run all cells."
-    page.goto(f'{url}/lab/tree/{name}?token={token}')
+def open_notebook(page, url, token, name, timeout=120_000):
+    "Open notebook `name` alone in a fresh Lab workspace and wait until its kernel is idle."
+    ws = name.replace('.', '-').replace('/', '-')
+    page.goto(f'{url}/lab/workspaces/{ws}/tree/{name}?reset&token={token}')
     page.wait_for_selector('.jp-Notebook', timeout=timeout)
     page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=timeout)
     page.wait_for_function("() => document.body.innerText.includes('| Idle')", timeout=timeout)
+
+
+def run_all(page, url, token, name, timeout=120_000):
+    "Open notebook `name` in a fresh workspace, wait for an idle kernel, and run all cells."
+    open_notebook(page, url, token, name, timeout)
     page.locator('.lm-MenuBar-itemLabel', has_text='Run').first.click()
     page.locator('.lm-Menu-itemLabel', has_text='Run All Cells').first.click()
 

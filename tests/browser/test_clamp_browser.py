@@ -1,6 +1,6 @@
 "The clamp panel in a real JupyterLab: move a slider, the edited text changes and the baseline does not; close, no hooks."
 import re
-from labkit import ARTIFACTS, write_notebook, wait_file
+from labkit import ARTIFACTS, write_notebook, wait_file, open_notebook
 
 SETUP = '''
 import json, torch, neuroviz as nv
@@ -30,9 +30,7 @@ def run_number(page):
 def test_clamp_panel_in_jupyterlab(lab, page):
     url, token, root = lab
     write_notebook(root / 'clamp.ipynb', [SETUP, CLOSE])
-    page.goto(f'{url}/lab/tree/clamp.ipynb?token={token}')
-    page.wait_for_selector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', timeout=120_000)
-    page.wait_for_function("() => document.body.innerText.includes('| Idle')", timeout=120_000)
+    open_notebook(page, url, token, 'clamp.ipynb')
     run_cell(page, 0)
     page.wait_for_function("() => /done/.test(document.querySelector('.nv-status')?.textContent || '')", timeout=120_000)
     boxes = page.locator('.nv-out')
