@@ -7,7 +7,7 @@ cfg = ConfigParser(delimiters=['='])
 cfg.read(Path(__file__).parent / 'settings.ini')
 cfg = cfg['DEFAULT']
 req = lambda key: cfg.get(key, '').split()
-extras = {k: req(f'{k}_requirements') for k in ('widgets', 'minilm', 'dev', 'bench')}
+extras = {k: req(f'{k}_requirements') for k in ('widgets', 'minilm', 'dev', 'bench', 'distributed')}
 extras['dev'] += extras['widgets']
 
 setuptools.setup(

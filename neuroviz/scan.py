@@ -10,7 +10,7 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['EDGES', 'N_BINS', 'hist_edges', 'hist_quantile', 'SiteState', 'ScanState', 'corpus_docs', 'model_fingerprint', 'scan',
-           'state_tables']
+           'scan_ray', 'state_tables']
 
 # %% ../nbs/04_scan.ipynb #b04b0217
 import numpy as np
@@ -121,7 +121,11 @@ class ScanState:
         self.doc_names = {d: n for d, n in self.doc_names.items() if d in keep}
 
     def merge(self, o: 'ScanState') -> 'ScanState':
-        if o.settings != self.settings: raise ValueError(f'cannot merge scans with different settings: {self.settings} vs {o.settings}')
+        "Add the state of another shard of the same scan (same model, sites and settings)."
+        strip = lambda d: {k: v for k, v in d.items() if k != 'shard'}
+        if strip(o.settings) != strip(self.settings):
+            raise ValueError(f'cannot merge scans with different settings: {strip(self.settings)} vs {strip(o.settings)}')
+        self.settings = {**self.settings, 'shard': None}
         for s in self.sites: self.sites[s].merge(o.sites[s])
         self.rows_done += o.rows_done; self.tokens += o.tokens
         self.doc_names.update(o.doc_names); self.prune_names()
@@ -294,6 +298,32 @@ def _describe(corpus) -> str:
     return type(corpus).__name__
 
 # %% ../nbs/04_scan.ipynb #25330a63
+def scan_ray(load_model,  # a function (picklable) that returns the neuroviz Model, called on each worker
+             corpus, sites='L*.mlp', workers: int = 2, address: str | None = None, gpus_per_worker: float = 0, **kw) -> ScanState:
+    "`scan` split over `workers` Ray tasks and merged: the same result as one process (Ray is an optional extra)."
+    try: import ray
+    except ImportError as e: raise ImportError('scan_ray needs Ray: pip install "ray>=2.9"') from e
+    os.environ.setdefault('RAY_USAGE_STATS_ENABLED', '0')
+    started = not ray.is_initialized()
+    if started:
+        local = dict(num_cpus=workers, _node_ip_address='127.0.0.1')  # a local cluster stays on loopback
+        ray.init(address=address, include_dashboard=False, log_to_driver=False, **(local if address is None else {}))
+    try:
+        @ray.remote(num_cpus=1, num_gpus=gpus_per_worker)
+        def work(i):
+            import torch
+            torch.set_num_threads(1)
+            st = scan(load_model(), corpus, sites, shard=(i, workers), progress=False, **kw)
+            for s in st.sites.values(): s.to('cpu')
+            return st
+        states = ray.get([work.remote(i) for i in range(workers)])
+    finally:
+        if started: ray.shutdown()
+    merged = states[0]
+    for s in states[1:]: merged.merge(s)
+    return merged
+
+# %% ../nbs/04_scan.ipynb #e43a0fdb
 def state_tables(state: ScanState, model: Model):
     "Three DataFrames from a scan: per-unit statistics, histograms, and exemplars (with token texts)."
     import pandas as pd
