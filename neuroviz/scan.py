@@ -228,16 +228,28 @@ def scan(model: Model,
          progress: bool = True,
          max_rows: int | None = None,  # stop after this many rows (for a quick look)
          shard: tuple[int, int] | None = None,  # (i, n): scan only rows with index % n == i (for distributed scans)
+         directions: dict | None = None,  # {name: (site, vector)}: also scan each projection, as a one-unit site 'site@name'
         ) -> ScanState:
-    "Scan `corpus` through `model`, keeping statistics and top-k exemplars for every unit of `sites`."
-    names = [model.resolve(s).name for s in _site_names(model, sites)]
+    "Scan `corpus` through `model`, keeping statistics and top-k exemplars for every unit of `sites` (and `directions`)."
+    names = [model.resolve(s).name for s in _site_names(model, sites)] if sites else []
     widths = {}
     for s in names:
         u = model.resolve(s).units
         if u is None: raise ValueError(f'site {s!r} has no known width; scan canonical sites or modules with out_features')
         widths[s] = u
-    settings = dict(model=model_fingerprint(model), model_name=model.name, sites=names, k=k, window=window, ctx=ctx,
+    dirs = {}
+    for dname, (dsite, vec) in (directions or {}).items():
+        site = model.resolve(dsite)
+        v = torch.as_tensor(vec).detach().float().flatten()
+        if site.units is not None and v.numel() != site.units:
+            raise ValueError(f'direction {dname!r} has {v.numel()} values; site {site.name!r} has {site.units} units')
+        dirs[f'{site.name}@{dname}'] = (site.name, v.to(model.device))
+        widths[f'{site.name}@{dname}'] = 1
+    if not widths: raise ValueError('nothing to scan: give sites and/or directions')
+    captured = list(dict.fromkeys(names + [d[0] for d in dirs.values()]))
+    settings = dict(model=model_fingerprint(model), model_name=model.name, sites=names + list(dirs), k=k, window=window, ctx=ctx,
                     batch_size=batch_size, threshold=threshold, corpus=corpus_name or _describe(corpus), shard=list(shard) if shard else None)
+    if dirs: settings['directions'] = {n: hashlib.sha1(v.cpu().numpy().tobytes()).hexdigest()[:12] for n, (_, v) in dirs.items()}
     dev = model.device
     state = None
     if checkpoint is not None and Path(checkpoint).exists():
@@ -245,7 +257,7 @@ def scan(model: Model,
         if state.settings != settings:
             raise ValueError(f'checkpoint {checkpoint} is from a different scan: {state.settings} != {settings}; delete it to start over')
     if state is None:
-        state = ScanState({s: SiteState.new(widths[s], k, window, dev) for s in names}, settings)
+        state = ScanState({s: SiteState.new(widths[s], k, window, dev) for s in names + list(dirs)}, settings)
     edges = EDGES.to(dev)
     pad = 0
     bar = None
@@ -268,8 +280,9 @@ def scan(model: Model,
         doc = torch.tensor([r[0] for r in batch], device=dev)
         for r in batch: state.doc_names[r[0]] = r[1]
         off = torch.tensor([r[2] for r in batch], device=dev)
-        acts = model.capture({'input_ids': idsd, 'attention_mask': maskd.long()}, names)
+        acts = model.capture({'input_ids': idsd, 'attention_mask': maskd.long()}, captured)
         for s in names: _update(state.sites[s], acts[s], maskd, doc, off, win, threshold, edges)
+        for s, (site, v) in dirs.items(): _update(state.sites[s], (acts[site].float() @ v)[..., None], maskd, doc, off, win, threshold, edges)
         n_tok = int(mask.sum())
         state.rows_done += len(batch); state.tokens += n_tok
         if bar is not None: bar.update(n_tok)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 # %% auto #0
 __all__ = ['Comparison', 'next_token_change', 'compare', 'logprob_effect', 'loss_effect', 'token_id', 'logit_diff', 'contrast',
-           'units_intervention', 'verify', 'steering_vector', 'sweep', 'sweep_figure']
+           'units_intervention', 'verify', 'steering_vector', 'sweep', 'sweep_figure', 'unit_direction', 'writes']
 
 # %% ../nbs/03_steer.ipynb #cf136fde
 import pandas as pd
@@ -193,3 +193,33 @@ def sweep_figure(df: pd.DataFrame, title: str = 'steering sweep', metric_name: s
                      go.Scatter(x=df.coef, y=df.metric, mode='lines+markers', line=dict(color='#b2182b'), name=metric_name)])
     fig.update_layout(title=title, xaxis_title='coefficient', yaxis_title=metric_name, height=300, width=560, margin=dict(l=50, r=10, t=40, b=40))
     return fig
+
+# %% ../nbs/03_steer.ipynb #515dfa9a
+_FINAL_NORMS = ('transformer.ln_f', 'model.norm', 'gpt_neox.final_layer_norm', 'model.decoder.final_layer_norm',
+                'model.final_layernorm', 'norm', 'ln_f')
+
+def unit_direction(model: Model, site: str, unit: int) -> torch.Tensor:
+    "The residual-stream direction unit `unit` of `site` writes: its output-projection column for an MLP neuron, else the basis vector."
+    s = model.resolve(site)
+    model.check_units(s, [unit])
+    if s.kind == 'mlp':
+        mod = model._modules[s.module]
+        w = mod.weight.detach()
+        return (w[unit] if type(mod).__name__ == 'Conv1D' else w[:, unit]).float()
+    d = torch.zeros(s.units); d[unit] = 1.0
+    return d
+
+def writes(model: Model, site: str | None = None, unit: int | None = None, vector=None, k: int = 10) -> pd.DataFrame:
+    "The `k` tokens a unit (or a residual `vector`) most promotes and most suppresses through the unembedding."
+    head = model.module.get_output_embeddings() if hasattr(model.module, 'get_output_embeddings') else None
+    if head is None: raise ValueError(f'{model.name} has no unembedding (output embeddings) to project through')
+    v = torch.as_tensor(vector).float() if vector is not None else unit_direction(model, site, unit)
+    W = head.weight.detach()
+    if v.shape[-1] != W.shape[1]: raise ValueError(f'the direction has {v.shape[-1]} values; the residual stream has {W.shape[1]}')
+    g = next((model._modules[n].weight.detach() for n in _FINAL_NORMS if n in model._modules and getattr(model._modules[n], 'weight', None) is not None), None)
+    v = v.to(W.device, W.dtype) * (g.to(W.dtype) if g is not None else 1)
+    logits = (W @ v).float()
+    top, bot = logits.topk(k), (-logits).topk(k)
+    rows = [('promotes', i, x) for x, i in zip(top.values.tolist(), top.indices.tolist())] + \
+           [('suppresses', i, -x) for x, i in zip(bot.values.tolist(), bot.indices.tolist())]
+    return pd.DataFrame({'effect': [r[0] for r in rows], 'token': model.to_tokens([r[1] for r in rows]), 'logit': [r[2] for r in rows]})
