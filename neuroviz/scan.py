@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['EDGES', 'N_BINS', 'hist_edges', 'hist_quantile', 'SiteState', 'ScanState', 'corpus_docs', 'model_fingerprint', 'scan',
-           'scan_ray', 'state_tables']
+__all__ = ['EDGES', 'N_BINS', 'hist_edges', 'bin_values', 'hist_quantile', 'SiteState', 'ScanState', 'corpus_docs',
+           'model_fingerprint', 'scan', 'scan_ray', 'state_tables']
 
 # %% ../nbs/04_scan.ipynb #b04b0217
 import numpy as np
@@ -19,13 +19,31 @@ from .sites import Model
 from .engine import _site_names
 
 # %% ../nbs/04_scan.ipynb #472477bd
-def hist_edges(n: int = 120, lo: float = 1e-4, hi: float = 1e4) -> torch.Tensor:
-    "Fixed signed log-spaced bin edges: (-hi .. -lo, 0, lo .. hi)."
-    mag = torch.logspace(math.log10(lo), math.log10(hi), n, dtype=torch.float64)
+def hist_edges(octaves: int = 12, per_octave: int = 4) -> torch.Tensor:
+    "Fixed signed log-spaced bin edges: -2^octaves .. -2^-octaves, 0, 2^-octaves .. 2^octaves (quarter octaves)."
+    mag = 2.0 ** (torch.arange(-octaves * per_octave, octaves * per_octave + 1, dtype=torch.float64) / per_octave)
     return torch.cat([-mag.flip(0), torch.zeros(1, dtype=torch.float64), mag]).float()
 
 EDGES = hist_edges()
-N_BINS = len(EDGES) + 1  # bucketize gives 0..len(edges)
+N_BINS = len(EDGES) + 1  # bins 0..len(edges): below the first edge, between edges, above the last
+_LUTS = {}
+
+def _bin_lut(device) -> torch.Tensor:
+    "Bin of every bfloat16 bit pattern (65,536 entries), on `device`."
+    lut = _LUTS.get(device)
+    if lut is None:
+        codes = torch.arange(-32768, 32768, dtype=torch.int32).to(torch.int16)
+        vals = codes.view(torch.bfloat16).float()
+        b = torch.bucketize(vals, EDGES)
+        b[torch.isnan(vals)] = N_BINS - 1
+        lut = torch.empty(65536, dtype=torch.int64)
+        lut[codes.to(torch.int64) & 0xFFFF] = b
+        lut = _LUTS[device] = lut.to(device)
+    return lut
+
+def bin_values(x: torch.Tensor) -> torch.Tensor:
+    "The histogram bin of each value (same shape, int64)."
+    return _bin_lut(x.device)[x.to(torch.bfloat16).view(torch.int16).to(torch.int32) & 0xFFFF]
 
 def hist_quantile(counts: np.ndarray, q: float, edges=EDGES) -> float:
     "The q-quantile from histogram `counts` (interpolated within a bin; the tails use the outer edges)."
@@ -112,7 +130,9 @@ class ScanState:
     settings: dict
     rows_done: int = 0
     tokens: int = 0
-    doc_names: dict = field(default_factory=dict)  # doc index -> id, kept only for documents in some top-k
+    doc_names: dict = field(default_factory=dict)
+    seconds: float = 0.0  # time spent on batches in this process (forward and reductions; not reading or tokenising)
+    timed_tokens: int = 0  # doc index -> id, kept only for documents in some top-k
 
     def prune_names(self):
         "Forget the names of documents no longer among any unit's exemplars (keeps memory bounded)."
@@ -171,47 +191,57 @@ def _rows(model: Model, docs, ctx: int):
 
 # %% ../nbs/04_scan.ipynb #55f99c29
 def _update(st: SiteState, x: torch.Tensor, mask: torch.Tensor, doc: torch.Tensor, off: torch.Tensor, win_ids: torch.Tensor,
-            threshold: float, edges: torch.Tensor):
+            threshold: float, edges: torch.Tensor, hist_rows: torch.Tensor, full: bool):
     "Fold one batch of one site's activations `x` (B, T, U) into `st` (all on x's device)."
     B, T, U = x.shape
     x = x.float()
-    m = mask.reshape(-1)
     xf = x.reshape(B * T, U)
-    w = m.to(x.dtype)[:, None]
-    st.count += int(m.sum())
-    st.sum += (xf * w).sum(0, dtype=torch.float64)
-    st.sumsq += (xf * xf * w).sum(0, dtype=torch.float64)
-    st.active += ((xf > threshold) & m[:, None]).sum(0)
-    b = torch.bucketize(xf, edges)  # (N, U) in 0..N_BINS-1
-    lin = b + torch.arange(U, device=x.device) * N_BINS
-    lin = torch.where(m[:, None], lin, torch.full_like(lin, U * N_BINS))  # padding goes to a dump bin
-    st.hist += torch.bincount(lin.reshape(-1), minlength=U * N_BINS + 1)[:-1].view(U, N_BINS)
+    m = mask.reshape(-1)
+    if full:  # no padding in this batch: no masking passes
+        st.count += B * T
+        st.sum += xf.sum(0, dtype=torch.float64)
+        st.sumsq += xf.square().sum(0, dtype=torch.float64)
+        st.active += (xf > threshold).sum(0)
+        xm = xf
+    else:
+        w = m.to(x.dtype)[:, None]
+        st.count += int(m.sum())
+        st.sum += (xf * w).sum(0, dtype=torch.float64)
+        st.sumsq += (xf.square() * w).sum(0, dtype=torch.float64)
+        st.active += ((xf > threshold) & m[:, None]).sum(0)
+        xm = xf.masked_fill(~m[:, None], -math.inf)
+    if hist_rows.numel():  # the histogram counts the positions in `hist_rows` (every hist_stride-th token)
+        b = bin_values(xf if hist_rows.numel() == B * T else xf[hist_rows])
+        b += torch.arange(U, device=x.device) * N_BINS
+        st.hist += torch.bincount(b.reshape(-1), minlength=U * N_BINS).view(U, N_BINS)
     # top-k, only for units this batch can improve
-    xm = xf.masked_fill(~m[:, None], -math.inf)
     cols = (xm.amax(0) > st.top_act[-1]).nonzero().flatten()
     if cols.numel() == 0: return
     kk = min(st.k, B * T)
-    act, n = xm[:, cols].topk(kk, dim=0)  # (kk, C)
+    act, n = (xm if cols.numel() == U else xm[:, cols]).topk(kk, dim=0)  # (kk, C)
     bi, t = n // T, n % T
     W = 2 * st.window + 1
     ids = win_ids[bi, t]  # (kk, C, W)
-    # the unit's activation on each token of the window (zero beyond the text)
-    xp = torch.nn.functional.pad(x.permute(0, 2, 1), (st.window, st.window))  # (B, U, T + 2w)
-    cols_e = cols[None, :, None].expand(kk, -1, W)
-    tt = t[..., None] + torch.arange(W, device=x.device)
-    ctx = xp[bi[..., None], cols_e, tt].to(torch.float16)
+    # the unit's activation on each token of the window (zero beyond the text), gathered without copying x
+    tt = t[..., None] + torch.arange(-st.window, st.window + 1, device=x.device)  # (kk, C, W)
+    inside = (tt >= 0) & (tt < T)
+    ctx = (x[bi[..., None], tt.clamp(0, T - 1), cols[None, :, None]] * inside).to(torch.float16)
     st._merge_top(act, doc[bi], off[bi] + t, ids.to(torch.int32), ctx, cols)
 
 # %% ../nbs/04_scan.ipynb #973ba885
 def model_fingerprint(model: Model) -> str:
     "A short hash of the model's config and parameters (shapes and sums), to tell models apart in an index."
+    key = tuple((p.data_ptr(), p._version) for p in model.module.parameters())  # changes if any weight is replaced or edited
+    cached = getattr(model, '_fingerprint', None)
+    if cached and cached[0] == key: return cached[1]
     h = hashlib.sha1()
     cfg = getattr(model.module, 'config', None)
     if cfg is not None: h.update(cfg.to_json_string(use_diff=False).encode() if hasattr(cfg, 'to_json_string') else repr(cfg).encode())
     with torch.no_grad():
         for n, p in model.module.named_parameters():
             h.update(f'{n}{tuple(p.shape)}{p.double().sum().item():.6e}'.encode())
-    return h.hexdigest()[:16]
+    model._fingerprint = (key, h.hexdigest()[:16])
+    return model._fingerprint[1]
 
 def scan(model: Model,
          corpus,  # texts, (id, text) pairs, a datasets Dataset, or a file/folder
@@ -229,6 +259,7 @@ def scan(model: Model,
          max_rows: int | None = None,  # stop after this many rows (for a quick look)
          shard: tuple[int, int] | None = None,  # (i, n): scan only rows with index % n == i (for distributed scans)
          directions: dict | None = None,  # {name: (site, vector)}: also scan each projection, as a one-unit site 'site@name'
+         hist_stride: int = 4,  # the histogram counts every hist_stride-th token position (1: all); the other statistics count all
         ) -> ScanState:
     "Scan `corpus` through `model`, keeping statistics and top-k exemplars for every unit of `sites` (and `directions`)."
     names = [model.resolve(s).name for s in _site_names(model, sites)] if sites else []
@@ -248,7 +279,8 @@ def scan(model: Model,
     if not widths: raise ValueError('nothing to scan: give sites and/or directions')
     captured = list(dict.fromkeys(names + [d[0] for d in dirs.values()]))
     settings = dict(model=model_fingerprint(model), model_name=model.name, sites=names + list(dirs), k=k, window=window, ctx=ctx,
-                    batch_size=batch_size, threshold=threshold, corpus=corpus_name or _describe(corpus), shard=list(shard) if shard else None)
+                    batch_size=batch_size, threshold=threshold, corpus=corpus_name or _describe(corpus), shard=list(shard) if shard else None,
+                    hist_stride=hist_stride)
     if dirs: settings['directions'] = {n: hashlib.sha1(v.cpu().numpy().tobytes()).hexdigest()[:12] for n, (_, v) in dirs.items()}
     dev = model.device
     state = None
@@ -271,6 +303,7 @@ def scan(model: Model,
 
     def run(batch):
         nonlocal since_ckpt
+        t_batch = time.perf_counter()
         Tm = max(len(r[3]) for r in batch)
         ids = torch.full((len(batch), Tm), pad, dtype=torch.long)
         mask = torch.zeros(len(batch), Tm, dtype=torch.bool)
@@ -280,10 +313,15 @@ def scan(model: Model,
         doc = torch.tensor([r[0] for r in batch], device=dev)
         for r in batch: state.doc_names[r[0]] = r[1]
         off = torch.tensor([r[2] for r in batch], device=dev)
+        absolute = torch.tensor([r[2] for r in batch])[:, None] + torch.arange(Tm)
+        hist_rows = (mask & (absolute % hist_stride == 0)).reshape(-1).nonzero().flatten().to(dev)
+        full = bool(mask.all())
         acts = model.capture({'input_ids': idsd, 'attention_mask': maskd.long()}, captured)
-        for s in names: _update(state.sites[s], acts[s], maskd, doc, off, win, threshold, edges)
-        for s, (site, v) in dirs.items(): _update(state.sites[s], (acts[site].float() @ v)[..., None], maskd, doc, off, win, threshold, edges)
+        for s in names: _update(state.sites[s], acts[s], maskd, doc, off, win, threshold, edges, hist_rows, full)
+        for s, (site, v) in dirs.items(): _update(state.sites[s], (acts[site].float() @ v)[..., None], maskd, doc, off, win, threshold, edges, hist_rows, full)
         n_tok = int(mask.sum())
+        if dev.type == 'cuda': torch.cuda.synchronize(dev)
+        state.seconds += time.perf_counter() - t_batch; state.timed_tokens += n_tok
         state.rows_done += len(batch); state.tokens += n_tok
         if bar is not None: bar.update(n_tok)
         since_ckpt += 1

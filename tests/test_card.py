@@ -14,7 +14,7 @@ TEXTS = ['def f(x):\n    # we add one\n    return x + 1\n', 'import os\nprint(os
 def index(bundled, tmp_path_factory):
     d = torch.randn(192)
     idx = Index(tmp_path_factory.mktemp('ix') / 'i')
-    idx.write(scan(bundled, TEXTS, 'L2.mlp', k=7, window=4, progress=False, corpus_name='t', directions={'rand': ('L2.resid', d)}), bundled)
+    idx.write(scan(bundled, TEXTS, 'L2.mlp', k=7, window=4, progress=False, corpus_name='t', hist_stride=1, directions={'rand': ('L2.resid', d)}), bundled)
     return idx, d
 
 

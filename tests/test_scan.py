@@ -34,7 +34,7 @@ def tables_equal(a: ScanState, b: ScanState, m, exact_float=True):
 
 def test_topk_and_histogram_match_a_direct_computation(bundled, docs):
     m = bundled
-    st = scan(m, docs[:3], 'L1.mlp', k=5, ctx=64, batch_size=4, progress=False)
+    st = scan(m, docs[:3], 'L1.mlp', k=5, ctx=64, batch_size=4, progress=False, hist_stride=1)
     acts = []
     for di, (_, text) in enumerate(docs[:3]):
         ids = m.tokenizer(text)['input_ids']
@@ -53,7 +53,8 @@ def test_topk_and_histogram_match_a_direct_computation(bundled, docs):
             assert abs(x[where[(int(d), int(p))], u] - act) < 1e-4
     h = s.hist[100].numpy()
     assert h.sum() == x.shape[0]
-    assert abs(hist_quantile(h, 0.5) - x[:, 100].median().item()) < 0.05 * x[:, 100].abs().max().item()
+    med = x[:, 100].median().item()
+    assert abs(hist_quantile(h, 0.5) - med) <= 0.2 * abs(med) + 1e-3  # within a quarter-octave bin
 
 
 def test_shards_merge_to_the_single_process_result(bundled, docs):
