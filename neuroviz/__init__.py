@@ -11,7 +11,8 @@ _EXPORTS = {
     'verify': 'steer', 'steering_vector': 'steer', 'sweep': 'steer', 'sweep_figure': 'steer',
     'heatmap': 'heatmap', 'text_heatmap': 'heatmap', 'layer_heatmap': 'heatmap', 'image_heatmap': 'heatmap',
     'unit_histogram': 'heatmap', 'TokenHeatmap': 'heatmap', 'TextHeatmap': 'heatmap', 'LayerHeatmap': 'heatmap',
-    'ImageHeatmap': 'heatmap', 'ClampPanel': 'clamp', 'clamp_panel': 'clamp',
+    'ImageHeatmap': 'heatmap', 'ClampPanel': 'clamp', 'clamp_panel': 'clamp', 'writes': 'steer',
+    'scan': 'scan', 'scan_ray': 'scan', 'Index': 'index', 'NeuronCard': 'card',
 }
 __all__ = sorted(_EXPORTS)
 
