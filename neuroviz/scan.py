@@ -293,9 +293,12 @@ def scan(model: Model,
     edges = EDGES.to(dev)
     pad = 0
     bar = None
-    if progress:
+    if progress:  # documents against the corpus's size where it is known (ETA), tokens/s alongside
         from tqdm.auto import tqdm
-        bar = tqdm(desc='scan', unit='tok', unit_scale=True, initial=state.tokens)
+        n_docs = len(corpus) if hasattr(corpus, '__len__') and not isinstance(corpus, (str, os.PathLike)) else \
+            sum(1 for f in Path(corpus).rglob(pattern) if f.is_file()) if isinstance(corpus, (str, os.PathLike)) and Path(corpus).is_dir() else None
+        bar = tqdm(desc='scan', unit='doc', total=n_docs)
+        t_bar = [time.time(), state.tokens]
     rows = _rows(model, corpus_docs(corpus, pattern), ctx)
     if shard: rows = (r for i, r in enumerate(rows) if i % shard[1] == shard[0])
     batch, seen, since_ckpt = [], 0, 0
@@ -323,7 +326,10 @@ def scan(model: Model,
         if dev.type == 'cuda': torch.cuda.synchronize(dev)
         state.seconds += time.perf_counter() - t_batch; state.timed_tokens += n_tok
         state.rows_done += len(batch); state.tokens += n_tok
-        if bar is not None: bar.update(n_tok)
+        if bar is not None:
+            bar.n = batch[-1][0] + 1
+            bar.set_postfix_str(f'{(state.tokens - t_bar[1]) / max(1e-9, time.time() - t_bar[0]):,.0f} tok/s, {state.tokens:,} tokens', refresh=False)
+            bar.refresh()
         since_ckpt += 1
         if checkpoint is not None and since_ckpt >= checkpoint_every:
             state.save(checkpoint); since_ckpt = 0
