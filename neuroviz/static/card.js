@@ -123,14 +123,4 @@ const NV_CARD_CSS = `
 .nv-pos { color: #b2182b; } .nv-neg { color: #2166ac; }
 `;
 
-export default {
-  render({ model, el }) {
-    const root = nvEl('div', 'nv-root');
-    nvStyle(root);
-    const st = document.createElement('style'); st.textContent = NV_CARD_CSS; root.append(st);
-    el.append(root);
-    if (model.get('title')) root.append(nvEl('div', 'nv-title', model.get('title')));
-    renderCard(model, root);
-    requestAnimationFrame(() => nvMarkPaint(model));
-  },
-};
+export default nvWidget(NV_CARD_CSS, renderCard);

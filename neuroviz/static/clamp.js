@@ -151,14 +151,4 @@ const NV_CLAMP_CSS = `
 .nv-code { background: #f4f4f4; padding: 6px; font-size: 11px; max-height: 240px; overflow: auto; }
 `;
 
-export default {
-  render({ model, el }) {
-    const root = nvEl('div', 'nv-root');
-    nvStyle(root);
-    const st = document.createElement('style'); st.textContent = NV_CLAMP_CSS; root.append(st);
-    el.append(root);
-    if (model.get('title')) root.append(nvEl('div', 'nv-title', model.get('title')));
-    renderClamp(model, root);
-    requestAnimationFrame(() => nvMarkPaint(model));
-  },
-};
+export default nvWidget(NV_CLAMP_CSS, renderClamp);

@@ -183,3 +183,21 @@ function nvStyle(el) {
   s.textContent = NV_CSS;
   el.appendChild(s);
 }
+
+/**
+ * An anywidget module object: mounts a root with neuroviz's styles (plus `css`), the title, then `render(model, root)`,
+ * and marks the first paint.
+ */
+function nvWidget(css, render) {
+  return {
+    render({ model, el }) {
+      const root = nvEl('div', 'nv-root');
+      nvStyle(root);
+      if (css) { const st = document.createElement('style'); st.textContent = css; root.append(st); }
+      el.append(root);
+      if (model.get('title')) root.append(nvEl('div', 'nv-title', model.get('title')));
+      render(model, root);
+      requestAnimationFrame(() => requestAnimationFrame(() => nvMarkPaint(model)));
+    },
+  };
+}

@@ -310,15 +310,10 @@ function renderImage(model, root) {
 
 const NV_VIEWS = { token: renderToken, text: renderText, layer: renderLayer, image: renderImage };
 
-export default {
-  render({ model, el }) {
-    const root = nvEl('div', 'nv-root');
-    nvStyle(root);
-    el.append(root);
-    if (model.get('title')) root.append(nvEl('div', 'nv-title', model.get('title')));
-    const view = NV_VIEWS[model.get('view')];
-    if (!view) { root.append(nvEl('div', '', `neuroviz: unknown view ${model.get('view')}`)); return; }
-    view(model, root);
-    requestAnimationFrame(() => nvMarkPaint(model));
-  },
-};
+function renderView(model, root) {
+  const view = NV_VIEWS[model.get('view')];
+  if (!view) { root.append(nvEl('div', '', `neuroviz: unknown view ${model.get('view')}`)); return; }
+  view(model, root);
+}
+
+export default nvWidget('', renderView);
