@@ -52,8 +52,9 @@ def batches(m, docs, ctx, bs, skip_rows):
 def throughput(model_name, quick):
     m = load(model_name)
     ctx, bs = 128, 8
-    warm_rows, timed_rows = (24, 24) if model_name == 'gpt2-small' else (80, 160)
+    warm_rows, timed_rows = (96, 48) if model_name == 'gpt2-small' else (400, 160)
     if quick: warm_rows, timed_rows = warm_rows // 2, timed_rows // 2
+    warm_rows = int(os.environ.get('NEUROVIZ_BENCH_WARM', warm_rows))
     docs = corpus(40)
     kw = dict(sites='L*.mlp', k=20, window=8, ctx=ctx, batch_size=bs, progress=False, corpus_name='bench')
     tmp = Path(tempfile.mkdtemp())
