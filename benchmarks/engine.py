@@ -145,7 +145,7 @@ def main(argv=None):
     # fixed per-call cost on a tiny input (bundled model, 4 tokens)
     tiny = {'input_ids': torch.randint(10, 4000, (1, 4), generator=g).to(dev)}
     tcases = {'plain': lambda: _nograd(bundled.module, tiny), 'clamp': lambda: bundled.run(tiny, nv.Clamp('L3.mlp', 5, 3.0)),
-              'capture': lambda: bundled.capture(tiny, 'L3.mlp')}
+              'capture': lambda: bundled.capture(tiny, 'L*.mlp', output=True)}
     if nnsight is not None:
         nm = nnsight.NNsight(bundled.module)
         def nn_tiny_clamp():

@@ -104,8 +104,11 @@ class SiteState:
         all_act = torch.cat([self.top_act[:, c], act])
         # deterministic order: by activation, ties by (doc, pos), whatever the order of arrival
         all_doc, all_pos = torch.cat([self.top_doc[:, c], doc]), torch.cat([self.top_pos[:, c], pos])
-        key = torch.stack([all_act.double(), -all_doc.double(), -all_pos.double()])
-        order = _lexsort_desc(key)[: self.k]
+        order = torch.sort(all_act, dim=0, descending=True, stable=True).indices
+        s_act = torch.gather(all_act, 0, order)
+        if bool(((s_act[1:] == s_act[:-1]) & torch.isfinite(s_act[1:])).any()):  # exact ties (repeated text): break by (doc, pos)
+            order = _lexsort_desc(torch.stack([all_act.double(), -all_doc.double(), -all_pos.double()]))
+        order = order[: self.k]
         take = lambda t: torch.gather(t, 0, order if t.dim() == 2 else order[..., None].expand(-1, -1, t.shape[-1]))
         new = {'top_act': take(all_act), 'top_doc': take(all_doc), 'top_pos': take(all_pos),
                'top_ids': take(torch.cat([self.top_ids[:, c], ids])), 'top_ctx': take(torch.cat([self.top_ctx[:, c], ctx]))}
@@ -218,7 +221,8 @@ def _update(st: SiteState, x: torch.Tensor, mask: torch.Tensor, doc: torch.Tenso
     cols = (xm.amax(0) > st.top_act[-1]).nonzero().flatten()
     if cols.numel() == 0: return
     kk = min(st.k, B * T)
-    act, n = (xm if cols.numel() == U else xm[:, cols]).topk(kk, dim=0)  # (kk, C)
+    act, n = (xm if cols.numel() == U else xm[:, cols]).T.contiguous().topk(kk, dim=1)  # per unit, on contiguous rows
+    act, n = act.T, n.T  # (kk, C)
     bi, t = n // T, n % T
     W = 2 * st.window + 1
     ids = win_ids[bi, t]  # (kk, C, W)
