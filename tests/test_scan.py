@@ -90,7 +90,7 @@ SCRIPT = textwrap.dedent('''
     m = nv.load('stdlib-gpt2')
     slow = len(sys.argv) > 3
     if slow:  # slow each forward down, so the kill lands mid-scan
-        m.module.register_forward_pre_hook(lambda *a: time.sleep(0.15))
+        m.module.register_forward_pre_hook(lambda *a: time.sleep(0.4))
     st = scan(m, docs, ['L0.mlp', 'L3.mlp'], k=6, ctx=64, batch_size=2, progress=False, checkpoint=sys.argv[1],
               checkpoint_every=2, corpus_name='docs')
     Index(sys.argv[2]).write(st, m)
@@ -105,8 +105,8 @@ def test_resume_after_sigkill_gives_the_same_index(bundled, tmp_path):
     ckpt = tmp_path / 'run.ckpt'
     p = subprocess.Popen([sys.executable, script, ckpt, tmp_path / 'run', 'slow'], env=env)
     t0 = time.time()
-    while not ckpt.exists() and time.time() - t0 < 120: time.sleep(0.05)
-    time.sleep(0.5)
+    while not ckpt.exists() and time.time() - t0 < 120: time.sleep(0.02)
+    time.sleep(0.1)  # the scan has many batches of 0.4 s left: the kill lands mid-scan, after a checkpoint
     p.send_signal(signal.SIGKILL); p.wait()
     assert p.returncode == -signal.SIGKILL and ckpt.exists() and not (tmp_path / 'run').exists()
     done_before = ScanState.load(ckpt).rows_done
