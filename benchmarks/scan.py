@@ -52,7 +52,7 @@ def batches(m, docs, ctx, bs, skip_rows):
 def throughput(model_name, quick):
     m = load(model_name)
     ctx, bs = 128, 8
-    warm_rows, timed_rows = (96, 48) if model_name == 'gpt2-small' else (400, 160)
+    warm_rows, timed_rows = (200, 48) if model_name == 'gpt2-small' else (400, 160)
     if quick: warm_rows, timed_rows = warm_rows // 2, timed_rows // 2
     warm_rows = int(os.environ.get('NEUROVIZ_BENCH_WARM', warm_rows))
     docs = corpus(40)

@@ -200,29 +200,38 @@ def _update(st: SiteState, x: torch.Tensor, mask: torch.Tensor, doc: torch.Tenso
     x = x.float()
     xf = x.reshape(B * T, U)
     m = mask.reshape(-1)
-    if full:  # no padding in this batch: no masking passes
-        st.count += B * T
-        st.sum += xf.sum(0, dtype=torch.float64)
-        st.sumsq += xf.square().sum(0, dtype=torch.float64)
-        st.active += (xf > threshold).sum(0)
-        xm = xf
-    else:
-        w = m.to(x.dtype)[:, None]
-        st.count += int(m.sum())
-        st.sum += (xf * w).sum(0, dtype=torch.float64)
-        st.sumsq += (xf.square() * w).sum(0, dtype=torch.float64)
-        st.active += ((xf > threshold) & m[:, None]).sum(0)
-        xm = xf.masked_fill(~m[:, None], -math.inf)
+    # sums as one matrix-vector product each, with the padding mask as the vector: a BLAS call instead of strided
+    # reductions (float32 within a batch, float64 across batches; the 0/1 counts are exact)
+    w = m.to(torch.float32)[None, :]
+    st.count += B * T if full else int(m.sum())
+    st.sum += (w @ xf)[0].double()
+    st.sumsq += (w @ xf.square())[0].double()
+    st.active += (w @ (xf > threshold).float())[0].round().long()
+    xm = xf if full else xf.masked_fill(~m[:, None], -math.inf)
     if hist_rows.numel():  # the histogram counts the positions in `hist_rows` (every hist_stride-th token)
         b = bin_values(xf if hist_rows.numel() == B * T else xf[hist_rows])
         b += torch.arange(U, device=x.device) * N_BINS
         st.hist += torch.bincount(b.reshape(-1), minlength=U * N_BINS).view(U, N_BINS)
-    # top-k, only for units this batch can improve
-    cols = (xm.amax(0) > st.top_act[-1]).nonzero().flatten()
-    if cols.numel() == 0: return
-    kk = min(st.k, B * T)
-    act, n = (xm if cols.numel() == U else xm[:, cols]).T.contiguous().topk(kk, dim=1)  # per unit, on contiguous rows
-    act, n = act.T, n.T  # (kk, C)
+    # top-k: a threshold pre-filter against each unit's running k-th value. Only (row, unit) pairs above it are
+    # candidates (few, once a scan is warm); they are ranked within their unit by value (ties: earlier row first, which
+    # is also the (doc, pos) order), and the best k of each unit are scattered into a (k, units) block.
+    above = xm > st.top_act[-1]
+    rows, units = above.nonzero(as_tuple=True)
+    if rows.numel() == 0: return
+    vals = xm[rows, units]
+    o = torch.sort(vals, descending=True, stable=True).indices
+    o = o[torch.sort(units[o], stable=True).indices]
+    rows, units, vals = rows[o], units[o], vals[o]
+    counts = torch.bincount(units, minlength=U)
+    rank = torch.arange(units.numel(), device=x.device) - (torch.cumsum(counts, 0) - counts)[units]
+    keep = rank < st.k
+    rows, units, vals, rank = rows[keep], units[keep], vals[keep], rank[keep]
+    cols = torch.unique(units)
+    ci = torch.searchsorted(cols, units)
+    kk = int(rank.max()) + 1
+    act = torch.full((kk, cols.numel()), -math.inf, device=x.device)
+    n = torch.zeros((kk, cols.numel()), dtype=torch.long, device=x.device)
+    act[rank, ci] = vals; n[rank, ci] = rows
     bi, t = n // T, n % T
     W = 2 * st.window + 1
     ids = win_ids[bi, t]  # (kk, C, W)

@@ -24,7 +24,7 @@ def tables_equal(a: ScanState, b: ScanState, m, exact_float=True):
     ub, hb, eb = state_tables(b, m)
     cols = ['site', 'unit', 'count', 'frac_active', 'max']
     pd.testing.assert_frame_equal(ua[cols], ub[cols])
-    tol = 0 if exact_float else 1e-9
+    tol = 0 if exact_float else 1e-6  # shards batch rows differently: per-batch float32 sums round differently
     np.testing.assert_allclose(ua['mean'], ub['mean'], rtol=tol, atol=tol)
     np.testing.assert_allclose(ua['std'], ub['std'], rtol=max(tol, 1e-12), atol=max(tol, 1e-9))
     assert all((x == y).all() for x, y in zip(ha.counts, hb.counts))
