@@ -6,4 +6,4 @@ bash tools/setup.sh
 . .venv/bin/activate
 export HF_HUB_OFFLINE=1
 root=(); [ "$(id -u)" = 0 ] && root=(--allow-root)
-exec jupyter lab "${root[@]}" --ServerApp.port="${PORT:-8888}" --ServerApp.port_retries=0 nbs/tutorials/tour.ipynb
+exec jupyter lab "${root[@]}" --ServerApp.port="${PORT:-8888}" --ServerApp.port_retries=0 --ServerApp.root_dir="$PWD/nbs" "$PWD/nbs/tutorials/tour.ipynb"
