@@ -12,7 +12,7 @@ TEXTS = ['def f(x):\n    # we add one\n    return x + 1\n', 'import os\nprint(os
 
 @pytest.fixture(scope='module')
 def index(bundled, tmp_path_factory):
-    d = torch.randn(192)
+    d = torch.randn(192, generator=torch.Generator().manual_seed(0))
     idx = Index(tmp_path_factory.mktemp('ix') / 'i')
     idx.write(scan(bundled, TEXTS, 'L2.mlp', k=7, window=4, progress=False, corpus_name='t', hist_stride=1, directions={'rand': ('L2.resid', d)}), bundled)
     return idx, d
@@ -41,7 +41,8 @@ def test_direction_card_and_static_html(bundled, index):
     idx, d = index
     c = NeuronCard.for_direction(idx, 'L2.resid', 'rand', d, model=bundled)
     assert c.kind == 'direction' and c.site == 'L2.resid@rand' and c.n_units == 1
-    acts = bundled.capture(TEXTS[:3], 'L2.resid')['L2.resid'].float() @ d
+    cap = bundled.capture(TEXTS[:3], 'L2.resid')  # right-padded: padding positions are not text
+    acts = (cap['L2.resid'].float() @ d).masked_fill(cap.attention_mask == 0, float('-inf'))
     assert abs(c.stats['max'] - acts.max().item()) < 1e-3
     page = c.to_html()
     assert '<script>alert(1)</script>' not in page.split('<body>')[1]

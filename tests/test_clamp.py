@@ -41,17 +41,17 @@ def test_burst_of_slider_events_ends_in_the_last_state_without_backlog(clean):
     p = ClampPanel(m, PROMPT, rows=[row(0.0)], max_new_tokens=24)
     try:
         p.wait()
-        handler_ms = []
+        not_blocked = []
         for i in range(100):
-            t = time.perf_counter()
             p._on_msg(p, {'kind': 'neuroviz:run', 'id': 1000 + i, 'rows': [row(i / 10)]}, [])
-            handler_ms.append((time.perf_counter() - t) * 1e3)
+            # the handler only records the request: it returns while that request waits or runs, never after it
+            not_blocked.append(p._pending is not None or p.status == 'running')
             time.sleep(0.003)  # events spread over ~0.3 s: runs start and are cancelled
         assert p.wait(120)
         assert p.run_id == 1099 and p.rows[0]['value'] == 9.9
         assert ''.join(p.edited_tokens) == m.generate(PROMPT, 24, interventions=p.interventions()).text
         assert p.runs_started < 100  # no backlog: waiting requests replace each other
-        assert max(handler_ms) < 50  # the comm handler only records the request
+        assert all(not_blocked)
     finally:
         p.close()
 
