@@ -12,7 +12,7 @@ Ends with one line per measure: `RATIO <measure> <value>` (GPT-2-small-shaped mo
 bundled model (`RATIO stdlib-gpt2.<measure>`), and `OVERHEAD_MS <case> <ms>` for the fixed per-call cost on a
 tiny input.
 """
-import argparse, os, statistics, sys, time
+import argparse, os, statistics, time
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 os.environ.setdefault('HF_HUB_OFFLINE', '1')
 import torch

@@ -11,7 +11,7 @@ same batches, interleaved, and `scan_vs_forward` = scan tokens/s / forward token
 Memory: peak RSS of a scan over a corpus and over a 4x longer one, each in a fresh process.
 Ends with `RATIO scan_vs_forward <x>` and `PEAK_RSS_GROWTH_MB <n>`.
 """
-import argparse, json, os, resource, shutil, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile, time
 from pathlib import Path
 os.environ.setdefault('OMP_NUM_THREADS', '1')
 os.environ.setdefault('HF_HUB_OFFLINE', '1')

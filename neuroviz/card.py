@@ -58,13 +58,13 @@ class NeuronCard(Widget):
         row = self.index.unit(self.site, int(unit))
         _, counts = self.index.histogram(self.site, int(unit))
         w = []
-        if self.model is not None:
-            base = self.site.split('@')[0]
+        vector = self._direction[1] if self._direction else None
+        if self.model is not None and (vector is not None or not self._direction):
             try:
-                df = unit_writes(self.model, vector=self._direction[1], k=self.writes_k) if self._direction and self._direction[1] is not None \
-                    else (None if self._direction else unit_writes(self.model, base, int(unit), k=self.writes_k))
-                if df is not None: w = [{'effect': r.effect, 'token': r.token, 'logit': float(r.logit)} for r in df.itertuples()]
-            except ValueError: w = []
+                df = unit_writes(self.model, vector=vector, k=self.writes_k) if vector is not None \
+                    else unit_writes(self.model, self.site, int(unit), k=self.writes_k)
+                w = [{'effect': r.effect, 'token': r.token, 'logit': float(r.logit)} for r in df.itertuples()]
+            except ValueError: w = []  # a model with no unembedding (an encoder): nothing to show
         n_ex = self.index.n_exemplars(self.site, int(unit))
         with self.hold_sync():
             self.unit = int(unit)
@@ -80,7 +80,7 @@ class NeuronCard(Widget):
         ex = self.index.exemplars(self.site, self.unit, page, self.per_page)
         acts = np.array([list(a) for a in ex.acts], dtype=np.float32) if len(ex) else np.zeros((0, 0), np.float32)
         with self.hold_sync():
-            self.ex_tokens = [[t if t is not None else None for t in row] for row in ex.tokens]
+            self.ex_tokens = [list(row) for row in ex.tokens]
             self.ex_info = [{'act': float(r.act), 'doc_id': str(r.doc_id), 'pos': int(r.pos), 'center': int(r.center)} for r in ex.itertuples()]
             self.set_array('ex_acts', acts, 'float16')
             self.page = page

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_clamp.ipynb #1dbaffdc
 from __future__ import annotations
-import json, threading, time
+import threading, time
 
 # %% auto #0
 __all__ = ['MODES', 'row_intervention', 'ClampPanel', 'clamp_panel']
@@ -14,8 +14,7 @@ import torch
 import traitlets
 from .sites import Model
 from .interventions import Interventions, Clamp, Scale, Ablate, Add
-from .engine import Scope
-from .steer import next_token_change
+from .steer import token_change
 from .widgets import Widget, static_source
 
 # %% ../nbs/12_clamp.ipynb #5abc700f
@@ -215,10 +214,8 @@ class ClampPanel(Widget):
             g = self._generate(prompt, n, on_edit)
             with torch.no_grad(): logits = m.run(prompt).logits[0, -1].float()
         if self._newer(): self.status = 'cancelled'; return
-        p0, p1 = self._baseline[3].softmax(-1), logits.softmax(-1)
-        ids = torch.unique(torch.cat([p0.topk(8).indices, p1.topk(8).indices]))
-        table = sorted(({'token': t, 'before': float(p0[i]), 'after': float(p1[i]), 'delta': float(p1[i] - p0[i])}
-                        for t, i in zip(m.to_tokens(ids), ids.tolist())), key=lambda r: -abs(r['delta']))[:10]
+        df = token_change(m, self._baseline[3], logits, k=8).head(10)
+        table = [{'token': r.token, 'before': float(r.p_before), 'after': float(r.p_after), 'delta': float(r.delta)} for r in df.itertuples()]
         with self.hold_sync():
             self.edited_tokens, self.next_token, self.code = g.tokens, table, self.to_code()
             self.run_id, self.status = req['id'], 'done'

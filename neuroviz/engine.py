@@ -15,8 +15,8 @@ __all__ = ['hook_snapshot', 'Scope', 'intervene', 'add', 'remove', 'clear', 'hoo
 import pandas as pd
 import torch
 from torch import nn
-from .sites import Model, Site, SiteError, UnitError, load
-from .interventions import Intervention, Interventions, Clamp, Scale, Ablate, Add, Patch
+from .sites import Model, Site, SiteError, UnitError
+from .interventions import Intervention, Interventions, Clamp, Patch
 
 # %% ../nbs/02_engine.ipynb #ef577824
 _TAG = '_neuroviz_scope'

@@ -103,7 +103,6 @@ class Index:
 
     def _check_site(self, site):
         if site not in self.meta['sites']:
-            import difflib
             raise KeyError(f'site {site!r} is not in this index; it has: {", ".join(self.meta["sites"])}')
 
     def units(self, site: str | None = None, min_frac: float | None = None, max_frac: float | None = None,

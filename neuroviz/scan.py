@@ -194,7 +194,7 @@ def _rows(model: Model, docs, ctx: int):
 
 # %% ../nbs/04_scan.ipynb #55f99c29
 def _update(st: SiteState, x: torch.Tensor, mask: torch.Tensor, doc: torch.Tensor, off: torch.Tensor, win_ids: torch.Tensor,
-            threshold: float, edges: torch.Tensor, hist_rows: torch.Tensor, full: bool):
+            threshold: float, hist_rows: torch.Tensor, full: bool):
     "Fold one batch of one site's activations `x` (B, T, U) into `st` (all on x's device)."
     B, T, U = x.shape
     x = x.float()
@@ -233,7 +233,6 @@ def _update(st: SiteState, x: torch.Tensor, mask: torch.Tensor, doc: torch.Tenso
     n = torch.zeros((kk, cols.numel()), dtype=torch.long, device=x.device)
     act[rank, ci] = vals; n[rank, ci] = rows
     bi, t = n // T, n % T
-    W = 2 * st.window + 1
     ids = win_ids[bi, t]  # (kk, C, W)
     # the unit's activation on each token of the window (zero beyond the text), gathered without copying x
     tt = t[..., None] + torch.arange(-st.window, st.window + 1, device=x.device)  # (kk, C, W)
@@ -303,8 +302,6 @@ def scan(model: Model,
             raise ValueError(f'checkpoint {checkpoint} is from a different scan: {state.settings} != {settings}; delete it to start over')
     if state is None:
         state = ScanState({s: SiteState.new(widths[s], k, window, dev) for s in names + list(dirs)}, settings)
-    edges = EDGES.to(dev)
-    pad = 0
     bar = None
     if progress:  # documents against the corpus's size where it is known (ETA), tokens/s alongside
         from tqdm.auto import tqdm
@@ -315,13 +312,12 @@ def scan(model: Model,
     rows = _rows(model, corpus_docs(corpus, pattern), ctx)
     if shard: rows = (r for i, r in enumerate(rows) if i % shard[1] == shard[0])
     batch, seen, since_ckpt = [], 0, 0
-    t0 = time.time()
 
     def run(batch):
         nonlocal since_ckpt
         t_batch = time.perf_counter()
         Tm = max(len(r[3]) for r in batch)
-        ids = torch.full((len(batch), Tm), pad, dtype=torch.long)
+        ids = torch.zeros((len(batch), Tm), dtype=torch.long)  # padding id 0, masked out
         mask = torch.zeros(len(batch), Tm, dtype=torch.bool)
         for i, r in enumerate(batch): ids[i, :len(r[3])] = torch.tensor(r[3]); mask[i, :len(r[3])] = True
         idsd, maskd = ids.to(dev, non_blocking=True), mask.to(dev, non_blocking=True)
@@ -333,8 +329,8 @@ def scan(model: Model,
         hist_rows = (mask & (absolute % hist_stride == 0)).reshape(-1).nonzero().flatten().to(dev)
         full = bool(mask.all())
         acts = model.capture({'input_ids': idsd, 'attention_mask': maskd.long()}, captured)
-        for s in names: _update(state.sites[s], acts[s], maskd, doc, off, win, threshold, edges, hist_rows, full)
-        for s, (site, v) in dirs.items(): _update(state.sites[s], (acts[site].float() @ v)[..., None], maskd, doc, off, win, threshold, edges, hist_rows, full)
+        for s in names: _update(state.sites[s], acts[s], maskd, doc, off, win, threshold, hist_rows, full)
+        for s, (site, v) in dirs.items(): _update(state.sites[s], (acts[site].float() @ v)[..., None], maskd, doc, off, win, threshold, hist_rows, full)
         n_tok = int(mask.sum())
         if dev.type == 'cuda': torch.cuda.synchronize(dev)
         state.seconds += time.perf_counter() - t_batch; state.timed_tokens += n_tok

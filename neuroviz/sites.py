@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_sites.ipynb #60bbe5c0
 from __future__ import annotations
-import difflib, importlib.resources, importlib.util, os, re
+import difflib, importlib.resources, importlib.util, os, re, sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -140,7 +140,7 @@ class Model:
 
     def __getattr__(self, name):
         # capture, intervene, generate, ... are added to Model by neuroviz.engine (the layer above); make sure it is loaded
-        if name in _ENGINE_METHODS and 'neuroviz.engine' not in __import__('sys').modules:
+        if name in _ENGINE_METHODS and 'neuroviz.engine' not in sys.modules:
             import neuroviz.engine  # noqa: F401
             return getattr(self, name)
         raise AttributeError(f"'Model' object has no attribute {name!r}")

@@ -8,15 +8,16 @@ import math
 from dataclasses import dataclass
 
 # %% auto #0
-__all__ = ['Comparison', 'next_token_change', 'compare', 'logprob_effect', 'loss_effect', 'token_id', 'logit_diff', 'contrast',
-           'units_intervention', 'verify', 'steering_vector', 'sweep', 'sweep_figure', 'unit_direction', 'writes']
+__all__ = ['Comparison', 'token_change', 'next_token_change', 'compare', 'logprob_effect', 'loss_effect', 'token_id',
+           'logit_diff', 'contrast', 'units_intervention', 'verify', 'steering_vector', 'sweep', 'sweep_figure',
+           'unit_direction', 'writes']
 
 # %% ../nbs/03_steer.ipynb #cf136fde
 import pandas as pd
 import torch
 from .sites import Model
-from .engine import Generation, intervene, _site_names, _flatten
-from .interventions import Intervention, Interventions, Clamp, Scale, Ablate, Add
+from .engine import Generation, _site_names, _flatten
+from .interventions import Interventions, Clamp, Scale, Ablate, Add
 
 # %% ../nbs/03_steer.ipynb #908396cc
 @dataclass
@@ -32,15 +33,18 @@ class Comparison:
     def __repr__(self):
         return f'Comparison({self.prompt!r}\n  baseline: {self.baseline.text!r}\n  edited:   {self.edited.text!r})'
 
-def next_token_change(model: Model, prompt: str, interventions, k: int = 10) -> pd.DataFrame:
-    "The top-k next tokens after `prompt` before and after `interventions` (union of both top-k), with probability deltas."
-    with torch.no_grad():
-        p0 = model.run(prompt).logits[0, -1].float().softmax(-1)
-        p1 = model.run(prompt, interventions).logits[0, -1].float().softmax(-1)
+def token_change(model: Model, before: torch.Tensor, after: torch.Tensor, k: int = 10) -> pd.DataFrame:
+    "Next-token probabilities from two logit vectors: the union of both top-k, with deltas, largest change first."
+    p0, p1 = before.float().softmax(-1), after.float().softmax(-1)
     ids = torch.unique(torch.cat([p0.topk(k).indices, p1.topk(k).indices]))
     df = pd.DataFrame({'token': model.to_tokens(ids), 'p_before': p0[ids].cpu().numpy(), 'p_after': p1[ids].cpu().numpy()})
     df['delta'] = df.p_after - df.p_before
     return df.sort_values('delta', key=abs, ascending=False, ignore_index=True)
+
+def next_token_change(model: Model, prompt: str, interventions, k: int = 10) -> pd.DataFrame:
+    "The top-k next tokens after `prompt` before and after `interventions` (union of both top-k), with probability deltas."
+    with torch.no_grad():
+        return token_change(model, model.run(prompt).logits[0, -1], model.run(prompt, interventions).logits[0, -1], k)
 
 def compare(model: Model,
             prompt: str,

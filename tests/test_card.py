@@ -1,7 +1,5 @@
 "The neuron card headless: data from the index, paging and navigation messages, directions, static rendering."
-import numpy as np
 import pytest, torch
-import neuroviz as nv
 from neuroviz.scan import scan
 from neuroviz.index import Index
 from neuroviz.card import NeuronCard

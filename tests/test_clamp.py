@@ -3,7 +3,6 @@ import time
 import pytest, torch
 import neuroviz as nv
 from neuroviz.clamp import ClampPanel, clamp_panel, row_intervention
-from neuroviz.engine import hook_snapshot
 
 PROMPT = 'def read_config(path):\n'
 

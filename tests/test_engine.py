@@ -3,7 +3,6 @@ import os, signal, threading, time
 from dataclasses import dataclass
 import pytest, torch
 import neuroviz as nv
-from neuroviz.engine import hook_snapshot, Scope
 from neuroviz.interventions import Intervention, Clamp, Scale, Ablate, Add, Patch, Interventions
 
 TEXT = 'for i in range(10):\n    print(i)\n'

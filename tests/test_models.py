@@ -1,5 +1,5 @@
 "The models neuroviz ships or loads offline: the bundled stdlib-gpt2 and the real pretrained MiniLM encoder."
-import ast, json, sys, sysconfig
+import json, sys
 from pathlib import Path
 import pytest, torch
 import transformers as T

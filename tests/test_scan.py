@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest, torch
 import neuroviz as nv
-from neuroviz.scan import scan, state_tables, ScanState, hist_quantile, EDGES
+from neuroviz.scan import scan, state_tables, ScanState, hist_quantile
 from neuroviz.index import Index, IndexMismatchError
 
 ROOT = Path(__file__).parents[1]

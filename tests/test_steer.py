@@ -1,6 +1,5 @@
 "Effects, contrasts and steering on the bundled model, headless."
 import math
-import pandas as pd
 import pytest, torch
 import neuroviz as nv
 from neuroviz.steer import (compare, next_token_change, logprob_effect, loss_effect, logit_diff, token_id, contrast,

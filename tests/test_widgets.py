@@ -3,8 +3,8 @@ import base64, json, re
 import numpy as np
 import pytest, torch
 import neuroviz as nv
-from neuroviz.widgets import pack, unpack, Widget, static_html, QUANTIZE_ABOVE
-from neuroviz.heatmap import (TokenHeatmap, TextHeatmap, LayerHeatmap, ImageHeatmap, heatmap, text_heatmap, layer_heatmap,
+from neuroviz.widgets import pack, unpack, QUANTIZE_ABOVE
+from neuroviz.heatmap import (TokenHeatmap, TextHeatmap, LayerHeatmap, heatmap, text_heatmap, layer_heatmap,
                               image_heatmap, spatial_maps, unit_histogram)
 
 XSS = '<img src=x onerror=alert(1)>'

@@ -1,11 +1,9 @@
 "Real-browser fixtures: Debian's Chromium driven by Playwright, and a JupyterLab server on loopback."
 import json, os, shutil, socket, subprocess, sys, time, urllib.request
-from pathlib import Path
 import pytest
 
 CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
                  '--no-first-run', '--disable-sync', '--disable-quic']
-from labkit import ARTIFACTS
 
 
 @pytest.fixture(scope='session')
